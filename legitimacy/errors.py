@@ -1,0 +1,65 @@
+"""Errors. A user's mistake is a value with a file, a line and a field, not a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ProblemCode(str, Enum):
+    """Reason codes, so tools and tests can match a problem without parsing its message."""
+
+    missing_file = "missing-file"
+    yaml_syntax = "yaml-syntax"
+    duplicate_key = "duplicate-key"
+    invalid_value = "invalid-value"
+    unknown_field = "unknown-field"
+    missing_field = "missing-field"
+    duplicate_id = "duplicate-id"
+    unknown_criterion = "unknown-criterion"
+    unknown_source = "unknown-source"
+    unknown_framework = "unknown-framework"
+    include_cycle = "include-cycle"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one file, located as precisely as the YAML allows."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+    code: ProblemCode = ProblemCode.invalid_value
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class LegitimacyError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class FormatError(LegitimacyError):
+    """Raised when one or more input files are invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CriteriaError(FormatError):
+    """Raised when a framework file (criteria) is invalid."""
+
+
+class EvidenceError(FormatError):
+    """Raised when a dossier file (vote, sources, evidence) is invalid."""
+
+
+class NotFoundError(LegitimacyError):
+    """Raised when a framework or dossier id names nothing bundled and no such file exists."""
+
+
+class RenderError(LegitimacyError):
+    """Raised when a report cannot be rendered (e.g. the Pango library WeasyPrint needs is missing)."""
