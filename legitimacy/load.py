@@ -1,0 +1,412 @@
+"""Load stage: YAML files to validated ``Framework`` and ``Dossier`` objects.
+
+Every problem in a file is collected and reported together as ``file:line: field: message``;
+nothing here scores or renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+
+from ._resources import data_dir
+from .errors import CriteriaError, EvidenceError, FormatError, NotFoundError, Problem, ProblemCode
+from .models import Dossier, Framework
+
+DEFAULT_FRAMEWORK = "venice-2022"
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A parsed YAML file: plain Python data plus the line of every key and list item."""
+
+    path: Path
+    data: Any
+    lines: dict[Loc, int]
+
+    def line(self, loc: Iterable[str | int]) -> int | None:
+        """Line of ``loc``, or of its nearest ancestor that has one (a missing key's parent)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, loc: Loc, message: str, code: ProblemCode = ProblemCode.invalid_value) -> Problem:
+        return Problem(str(self.path), self.line(loc), _field_name(loc), message, code)
+
+
+def _field_name(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python, recording 1-based line numbers."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            kloc = (*loc, key if isinstance(key, (str, int)) else str(key))
+            try:
+                lines[kloc] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            out[_scalar(key)] = _plain(node[key], kloc, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = []
+        for i, item in enumerate(node):
+            try:
+                lines[(*loc, i)] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            out_list.append(_plain(item, (*loc, i), lines))
+        return out_list
+    return _scalar(node)
+
+
+def _scalar(value: Any) -> Any:
+    # ruamel wraps scalars in str/int/float subclasses that carry style; pydantic wants plain types.
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return value
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps dates as text so that pydantic, not the YAML parser, judges them (with a line)."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+
+
+def _read(path: Path) -> _Document:
+    """Parse one YAML file; a syntax error or missing file becomes a located problem."""
+    if not path.is_file():
+        raise FormatError([Problem(str(path), None, "", "no such file", ProblemCode.missing_file)])
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.load(text)
+    except UnicodeDecodeError as exc:
+        raise FormatError([Problem(str(path), None, "", f"not UTF-8 text ({exc.reason})", ProblemCode.yaml_syntax)]) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        duplicate = "duplicate" in str(exc).lower()
+        message = (exc.problem or str(exc)).strip()
+        if duplicate and exc.problem:
+            message = exc.problem.strip()
+        raise FormatError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "",
+                    f"{'duplicate key' if duplicate else 'YAML syntax error'}: {message}",
+                    ProblemCode.duplicate_key if duplicate else ProblemCode.yaml_syntax,
+                )
+            ]
+        ) from None
+    except (ValueError, TypeError) as exc:  # a scalar the parser could not construct
+        raise FormatError([Problem(str(path), None, "", f"YAML error: {exc}", ProblemCode.yaml_syntax)]) from None
+    lines: dict[Loc, int] = {(): 1}
+    data = _plain(node, (), lines)
+    return _Document(path, data, lines)
+
+
+def _validation_problems(doc: _Document, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p != "[key]")
+        kind = err["type"]
+        message = err["msg"].removeprefix("Value error, ")
+        code = ProblemCode.invalid_value
+        if kind == "extra_forbidden":
+            message, code = "unknown field (check its spelling)", ProblemCode.unknown_field
+        elif kind == "missing":
+            message, code = "required field is missing", ProblemCode.missing_field
+        elif kind in {"less_than_equal", "greater_than_equal"} and ("level" in loc or "rubric" in loc):
+            message = f"level {err['input']!r} is outside the rubric (levels 0 to 4)"
+        problems.append(doc.problem(loc, message, code))
+    return list(dict.fromkeys(problems))
+
+
+def _duplicates(doc: _Document, items: Any, base: Loc, what: str) -> tuple[set[str], list[Problem]]:
+    """Ids of the list at ``base`` and a problem for each id seen twice."""
+    seen: dict[str, int] = {}
+    problems = []
+    if not isinstance(items, list):
+        return set(), problems
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            ident = item["id"]
+            if ident in seen:
+                problems.append(
+                    doc.problem(
+                        (*base, i, "id"),
+                        f"duplicate {what} id {ident!r} (first at line {doc.line((*base, seen[ident], 'id'))})",
+                        ProblemCode.duplicate_id,
+                    )
+                )
+            else:
+                seen[ident] = i
+    return set(seen), problems
+
+
+def _known(ids: Iterable[str], limit: int = 8) -> str:
+    ids = sorted(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+# --------------------------------------------------------------------------- frameworks
+
+
+def _resolve(ref: str | Path, folder: str, searched: list[Path] | None = None) -> Path:
+    """A path as given, or the bundled file of that id."""
+    path = Path(ref)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        return path
+    candidates = [data_dir(folder) / f"{ref}.yaml"]
+    if folder == "criteria":
+        candidates.append(data_dir(folder) / "modules" / f"{ref}.yaml")
+    for candidate in [*(searched or []), *candidates]:
+        if candidate.is_file():
+            return candidate
+    kind = "framework" if folder == "criteria" else "dossier"
+    known = bundled_frameworks() if folder == "criteria" else bundled_dossiers()
+    raise NotFoundError(f"no {kind} {str(ref)!r}: not a file and not a bundled id (bundled: {', '.join(known)})")
+
+
+def bundled_frameworks() -> dict[str, Path]:
+    """Bundled framework ids (not modules) and their files."""
+    return {p.stem: p for p in sorted(data_dir("criteria").glob("*.yaml"))}
+
+
+def bundled_dossiers() -> dict[str, Path]:
+    """Bundled dossier ids and their files."""
+    return {p.stem: p for p in sorted(data_dir("evidence").glob("*.yaml"))}
+
+
+def _framework_document(path: Path) -> tuple[_Document, Framework | None, list[Problem]]:
+    doc = _read(path)
+    problems: list[Problem] = []
+    if not isinstance(doc.data, dict):
+        return doc, None, [doc.problem((), "a framework file must be a mapping with 'id' and 'dimensions'")]
+    dims = doc.data.get("dimensions") or []
+    _, dup = _duplicates(doc, dims, ("dimensions",), "dimension")
+    problems += dup
+    seen: dict[str, Loc] = {}
+    for d, dim in enumerate(dims if isinstance(dims, list) else []):
+        for c, crit in enumerate((dim.get("criteria") or []) if isinstance(dim, dict) else []):
+            if isinstance(crit, dict) and isinstance(crit.get("id"), str):
+                loc = ("dimensions", d, "criteria", c, "id")
+                if crit["id"] in seen:
+                    problems.append(
+                        doc.problem(
+                            loc,
+                            f"duplicate criterion id {crit['id']!r} (first at line {doc.line(seen[crit['id']])})",
+                            ProblemCode.duplicate_id,
+                        )
+                    )
+                else:
+                    seen[crit["id"]] = loc
+    framework = None
+    try:
+        framework = Framework.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = _validation_problems(doc, exc) + problems
+    return doc, framework, problems
+
+
+def load_framework(ref: str | Path = DEFAULT_FRAMEWORK) -> Framework:
+    """Load a framework by bundled id or path, with the dimensions of the modules it includes."""
+    return _load_framework(ref, ())
+
+
+def _load_framework(ref: str | Path, chain: tuple[Path, ...]) -> Framework:
+    path = _resolve(ref, "criteria", searched=_siblings(ref, chain))
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.stem for p in (*chain, resolved))
+        raise CriteriaError([Problem(str(path), None, "includes", f"include cycle: {cycle}", ProblemCode.include_cycle)])
+    doc, framework, problems = _framework_document(path)
+    if framework is None or problems:
+        raise CriteriaError(problems)
+    dimensions = list(framework.dimensions)
+    for i, module_id in enumerate(framework.includes):
+        try:
+            module = _load_framework(module_id, (*chain, resolved))
+        except NotFoundError as exc:
+            raise CriteriaError([doc.problem(("includes", i), str(exc), ProblemCode.unknown_framework)]) from None
+        dimensions += module.dimensions
+    merged = framework.model_copy(update={"dimensions": dimensions})
+    ids = [c.id for d in merged.dimensions for c in d.criteria]
+    clashes = sorted({i for i in ids if ids.count(i) > 1})
+    dim_ids = [d.id for d in merged.dimensions]
+    clashes += sorted({f"dimension {i}" for i in dim_ids if dim_ids.count(i) > 1})
+    if clashes:
+        raise CriteriaError(
+            [doc.problem(("includes",), f"included modules repeat ids: {', '.join(clashes)}", ProblemCode.duplicate_id)]
+        )
+    return merged
+
+
+def _siblings(ref: str | Path, chain: tuple[Path, ...]) -> list[Path]:
+    """An include is looked for next to the including file first, then among the bundled ones."""
+    if not chain:
+        return []
+    folder = chain[-1].parent
+    return [folder / f"{ref}.yaml", folder / "modules" / f"{ref}.yaml"]
+
+
+# --------------------------------------------------------------------------- dossiers
+
+
+def _dossier_reference_problems(doc: _Document, framework: Framework | None) -> list[Problem]:
+    """Cross-references the models cannot see: ids that must exist, ids that must be unique."""
+    data = doc.data
+    problems: list[Problem] = []
+    source_ids, dup = _duplicates(doc, data.get("sources"), ("sources",), "source")
+    problems += dup
+    records = [("evidence", data.get("evidence")), ("gaps", data.get("gaps"))]
+    seen: dict[str, Loc] = {}
+    for key, items in records:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                loc = (key, i, "id")
+                if item["id"] in seen:
+                    problems.append(
+                        doc.problem(
+                            loc,
+                            f"duplicate record id {item['id']!r} (first at line {doc.line(seen[item['id']])})",
+                            ProblemCode.duplicate_id,
+                        )
+                    )
+                else:
+                    seen[item["id"]] = loc
+
+    def check_sources(items: Any, base: Loc) -> None:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            refs = item.get("sources") if isinstance(item, dict) else None
+            for j, ref in enumerate(refs if isinstance(refs, list) else []):
+                if isinstance(ref, str) and ref not in source_ids:
+                    problems.append(
+                        doc.problem(
+                            (*base, i, "sources", j),
+                            f"unknown source id {ref!r}; known ids: {_known(source_ids) or 'none'}",
+                            ProblemCode.unknown_source,
+                        )
+                    )
+
+    check_sources(data.get("evidence"), ("evidence",))
+    vote = data.get("vote")
+    if isinstance(vote, dict):
+        check_sources(vote.get("claimed_results"), ("vote", "claimed_results"))
+
+    if framework is not None:
+        criteria = framework.criteria
+        for key, items in records:
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                refs = item.get("criteria") if isinstance(item, dict) else None
+                for j, ref in enumerate(refs if isinstance(refs, list) else []):
+                    if isinstance(ref, str) and ref not in criteria:
+                        problems.append(
+                            doc.problem(
+                                (key, i, "criteria", j),
+                                f"unknown criterion id {ref!r} in framework {framework.id!r}; "
+                                f"known ids include: {_known(_near(ref, criteria))}",
+                                ProblemCode.unknown_criterion,
+                            )
+                        )
+    return problems
+
+
+def _near(ref: str, ids: Iterable[str]) -> list[str]:
+    """Ids sharing the unknown id's prefix, to suggest the likely intended one."""
+    ids = list(ids)
+    prefix = ref.split("_")[0] + "_"
+    close = [i for i in ids if i.startswith(prefix)]
+    return close or ids
+
+
+def _load_dossier_document(path: Path, framework: Framework | None) -> tuple[Dossier | None, list[Problem]]:
+    doc = _read(path)
+    if not isinstance(doc.data, dict):
+        return None, [doc.problem((), "a dossier file must be a mapping with keys 'vote', 'sources' and 'evidence'")]
+    problems: list[Problem] = []
+    dossier = None
+    try:
+        dossier = Dossier.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += _validation_problems(doc, exc)
+    problems += _dossier_reference_problems(doc, framework)
+    problems.sort(key=lambda p: (p.line or 0))
+    return dossier, problems
+
+
+def load_dossier(ref: str | Path, framework: Framework | None = None) -> Dossier:
+    """Load a dossier by bundled id or path; criterion ids are checked against ``framework``.
+
+    With no framework given, the default framework (with its modules) is used for the check.
+    """
+    path = _resolve(ref, "evidence")
+    framework = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
+    dossier, problems = _load_dossier_document(path, framework)
+    if problems or dossier is None:
+        raise EvidenceError(problems)
+    return dossier
+
+
+def validate_file(path: str | Path, framework: Framework | None = None) -> list[Problem]:
+    """All problems of one framework or dossier file (empty when it is valid).
+
+    The kind of file is told from its top-level keys: a dossier has 'vote'.
+    """
+    path = Path(path)
+    try:
+        doc = _read(path)
+        if isinstance(doc.data, dict) and "vote" in doc.data:
+            framework = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
+            return _load_dossier_document(path, framework)[1]
+        if isinstance(doc.data, dict) and "dimensions" in doc.data:
+            problems = _framework_document(path)[2]
+            if not problems:
+                load_framework(path)  # includes resolve, no cycles, no clashing ids
+            return problems
+        return [doc.problem((), "neither a framework (needs 'dimensions') nor a dossier (needs 'vote')")]
+    except FormatError as exc:
+        return exc.problems
+    except NotFoundError as exc:
+        return [Problem(str(path), None, "", str(exc), ProblemCode.unknown_framework)]
+
+
+def model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """JSON Schema of a file format, exported from its pydantic model."""
+    return model.model_json_schema()
