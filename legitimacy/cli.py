@@ -1,0 +1,198 @@
+"""Command line: a thin shell over the public API (load -> score -> report).
+
+Bad input exits 2 with one ``file:line: field: message`` line per problem; a failed run exits 1.
+WeasyPrint, pandas and scipy are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import FormatError, LegitimacyError, NotFoundError, RenderError
+
+app = typer.Typer(
+    name="legitimacy",
+    help="Assess whether a referendum met international standards, with every conclusion traced to cited evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class OutputFormat(str, Enum):
+    pdf = "pdf"
+    html = "html"
+    json = "json"
+
+
+class SchemaKind(str, Enum):
+    framework = "framework"
+    dossier = "dossier"
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(exc: LegitimacyError) -> None:
+    """Report an error without a traceback: 2 for bad input, 1 for a run that failed."""
+    err = _stderr()
+    if isinstance(exc, FormatError):
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+        raise typer.Exit(2)
+    err.print(f"error: {exc}", markup=False)
+    raise typer.Exit(2 if isinstance(exc, NotFoundError) else 1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"legitimacy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Assess referendums against international standards (Venice Commission Code, OSCE Copenhagen 1990).
+
+    Example: legitimacy assess donetsk-2014 -o donetsk-2014.pdf
+    """
+
+
+@app.command()
+def assess(
+    dossier: Annotated[str, typer.Argument(help="Bundled dossier id (see 'legitimacy list') or path to a dossier YAML.")],
+    framework: Annotated[str, typer.Option("-f", "--framework", help="Bundled framework id or path to a framework YAML.")] = "venice-2022",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output file (default: DOSSIER-ID.FORMAT here).")] = None,
+    fmt: Annotated[Optional[OutputFormat], typer.Option("--format", help="pdf, html or json (default: from -o's suffix, else pdf).")] = None,
+) -> None:
+    """Assess a vote and write a PDF, HTML or JSON report.
+
+    Example: legitimacy assess donetsk-2014 -o donetsk-2014.pdf
+    """
+    from . import load, report, scoring
+
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = OutputFormat(suffix) if suffix in {f.value for f in OutputFormat} else OutputFormat.pdf
+    try:
+        fw = load.load_framework(framework)
+        doc = load.load_dossier(dossier, fw)
+        result = scoring.assess(fw, doc)
+        target = output or Path(f"{doc.vote.id}.{fmt.value}")
+        if fmt is OutputFormat.json:
+            payload: bytes | str = report.assessment_json(result, fw, doc)
+        else:
+            html = report.render_html(result, fw, doc)
+            payload = html if fmt is OutputFormat.html else report.render_pdf(html)
+        report.write_atomic(target, payload)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    from rich.console import Console
+
+    out = Console(highlight=False)
+    out.print(f"[bold]{doc.vote.name}[/bold] against {fw.title}", markup=True)
+    out.print(f"Verdict: [bold]{result.verdict.label}[/bold]")
+    score = "–" if result.score is None else f"{result.score:.0f}"
+    out.print(f"Overall score {score}/100, evidence coverage {result.coverage:.0%}")
+    out.print(f"Wrote {target}", markup=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Framework or dossier YAML files.")],
+    framework: Annotated[str, typer.Option("-f", "--framework", help="Framework whose criterion ids dossiers must use.")] = "venice-2022",
+) -> None:
+    """Check framework and dossier files; print one 'file:line: field: message' line per problem.
+
+    Exit status 0 when every file is valid, 2 otherwise.
+
+    Example: legitimacy validate evidence/donetsk-2014.yaml my-vote.yaml
+    """
+    from . import load
+
+    try:
+        fw = load.load_framework(framework)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    err = _stderr()
+    bad = 0
+    for path in files:
+        problems = load.validate_file(path, fw)
+        for problem in problems:
+            err.print(str(problem), markup=False)
+        if problems:
+            bad += 1
+        else:
+            typer.echo(f"{path}: ok")
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command("list")
+def list_bundled() -> None:
+    """List the bundled frameworks and dossiers, one line each.
+
+    Example: legitimacy list
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import load
+
+    frameworks = Table("framework", "description", title="Frameworks", title_justify="left")
+    for ident, path in load.bundled_frameworks().items():
+        try:
+            fw = load.load_framework(path)
+            frameworks.add_row(ident, f"{fw.title} ({len(fw.criteria)} criteria in {len(fw.dimensions)} dimensions)")
+        except LegitimacyError as exc:
+            frameworks.add_row(ident, f"invalid: {str(exc).splitlines()[0]}")
+    dossiers = Table("dossier", "description", title="Dossiers", title_justify="left")
+    for ident, path in load.bundled_dossiers().items():
+        try:
+            d = load.load_dossier(path)
+            dossiers.add_row(ident, f"{d.vote.name}, {d.vote.date:%d %B %Y} ({len(d.evidence)} records)")
+        except LegitimacyError as exc:
+            dossiers.add_row(ident, f"invalid: {str(exc).splitlines()[0]}")
+    out = Console(highlight=False)
+    out.print(frameworks)
+    out.print(dossiers)
+
+
+@app.command()
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="framework or dossier")] = SchemaKind.dossier,
+) -> None:
+    """Print the JSON Schema of a file format, exported from the pydantic models.
+
+    Example: legitimacy schema dossier > dossier.schema.json
+    """
+    from .models import Dossier, Framework
+
+    model = Framework if kind is SchemaKind.framework else Dossier
+    typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except RenderError as exc:  # pragma: no cover - commands catch their own
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
