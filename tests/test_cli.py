@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,9 @@ def test_assess_writes_a_pdf(cli, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF")
     assert "Fell short of international standards" in stdout
     assert not list(tmp_path.glob(".*.tmp"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # readable like any file the user writes
 
 
 def test_assess_json_and_html(cli, tmp_path: Path) -> None:
