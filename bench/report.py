@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
-import tempfile
+
+# Measure the checkout this script sits in, installed or not.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _median(fn, repeat: int) -> float:
