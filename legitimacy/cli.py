@@ -189,6 +189,72 @@ def schema(
     typer.echo(json.dumps(model.model_json_schema(), indent=2))
 
 
+criteria_app = typer.Typer(help="Inspect frameworks: show one as a table, or compare two.", no_args_is_help=True)
+app.add_typer(criteria_app, name="criteria")
+
+
+@criteria_app.command("show")
+def criteria_show(
+    framework: Annotated[str, typer.Argument(help="Bundled framework id or path to a framework YAML.")],
+) -> None:
+    """Print a framework as a table: dimensions, criteria, weights, critical flags and references.
+
+    Example: legitimacy criteria show venice-2022
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import load
+
+    try:
+        fw = load.load_framework(framework)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    table = Table(title=f"{fw.title} ({fw.id} {fw.version})", title_justify="left")
+    table.add_column("dimension", overflow="fold")
+    # Ids are never cut or folded: analysts copy them into dossiers.
+    table.add_column("criterion", no_wrap=True, min_width=max(len(c) for c in fw.criteria))
+    table.add_column("title", overflow="fold")
+    table.add_column("weight", justify="right")
+    table.add_column("critical")
+    table.add_column("references", overflow="fold")
+    for dim in fw.dimensions:
+        scope = f" [{', '.join(dim.applies_to)} votes]" if dim.applies_to else ""
+        for i, crit in enumerate(dim.criteria):
+            refs = "; ".join(f"{r.document} {r.paragraph}" for r in crit.references)
+            table.add_row(f"{dim.id} (x{dim.weight:g}){scope}" if i == 0 else "", crit.id, crit.title,
+                          f"{crit.weight:g}", "yes" if crit.critical else "", refs)
+    out = Console(highlight=False)
+    out.print(table)
+    out.print(f"{len(fw.criteria)} criteria in {len(fw.dimensions)} dimensions"
+              + (f"; based on {', '.join(fw.based_on)}" if fw.based_on else "")
+              + (f"; {len(fw.out_of_scope)} guidelines out of scope" if fw.out_of_scope else ""))
+
+
+@criteria_app.command("diff")
+def criteria_diff(
+    first: Annotated[str, typer.Argument(help="Framework A (id or path).")],
+    second: Annotated[str, typer.Argument(help="Framework B (id or path), e.g. an extension of A.")],
+) -> None:
+    """Show what framework B adds, removes and changes relative to A.
+
+    Example: legitimacy criteria diff venice-2022 my-weights.yaml
+    """
+    from . import frameworks, load
+
+    try:
+        a, b = load.load_framework(first), load.load_framework(second)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    changes = frameworks.diff(a, b)
+    for change in changes:
+        typer.echo(f"{change.kind:8} {change.what:9} {change.id}: {change.detail}")
+    if not changes:
+        typer.echo(f"{b.id} has the same dimensions, criteria and weights as {a.id}")
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -20,9 +20,12 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from ._resources import data_dir
 from .errors import CriteriaError, EvidenceError, FormatError, NotFoundError, Problem, ProblemCode
-from .models import Dossier, Framework
+from .frameworks import crosswalk_key, extend, through_lens
+from .models import Crosswalk, Dossier, Framework, FrameworkExtension, Source, SourceRegistry
 
 DEFAULT_FRAMEWORK = "venice-2022"
+CROSSWALK = "crosswalk"
+REGISTRY = "sources"
 
 Loc = tuple[str | int, ...]
 
@@ -206,16 +209,15 @@ def _resolve(ref: str | Path, folder: str, searched: list[Path] | None = None) -
 
 def bundled_frameworks() -> dict[str, Path]:
     """Bundled framework ids (not modules) and their files."""
-    return {p.stem: p for p in sorted(data_dir("criteria").glob("*.yaml"))}
+    return {p.stem: p for p in sorted(data_dir("criteria").glob("*.yaml")) if p.stem != CROSSWALK}
 
 
 def bundled_dossiers() -> dict[str, Path]:
     """Bundled dossier ids and their files."""
-    return {p.stem: p for p in sorted(data_dir("evidence").glob("*.yaml"))}
+    return {p.stem: p for p in sorted(data_dir("evidence").glob("*.yaml")) if p.stem != REGISTRY}
 
 
-def _framework_document(path: Path) -> tuple[_Document, Framework | None, list[Problem]]:
-    doc = _read(path)
+def _framework_document(doc: _Document) -> tuple[_Document, Framework | None, list[Problem]]:
     problems: list[Problem] = []
     if not isinstance(doc.data, dict):
         return doc, None, [doc.problem((), "a framework file must be a mapping with 'id' and 'dimensions'")]
@@ -255,8 +257,14 @@ def _load_framework(ref: str | Path, chain: tuple[Path, ...]) -> Framework:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.stem for p in (*chain, resolved))
-        raise CriteriaError([Problem(str(path), None, "includes", f"include cycle: {cycle}", ProblemCode.include_cycle)])
-    doc, framework, problems = _framework_document(path)
+        closing = _read(chain[-1])
+        key = "extends" if "extends" in closing.data else "includes"
+        verb = "extends" if key == "extends" else "include"
+        raise CriteriaError([closing.problem((key,), f"{verb} cycle: {cycle}", ProblemCode.include_cycle)])
+    doc = _read(path)
+    if isinstance(doc.data, dict) and "extends" in doc.data:
+        return _load_extension(doc, (*chain, resolved))
+    doc, framework, problems = _framework_document(doc)
     if framework is None or problems:
         raise CriteriaError(problems)
     dimensions = list(framework.dimensions)
@@ -278,6 +286,22 @@ def _load_framework(ref: str | Path, chain: tuple[Path, ...]) -> Framework:
     return merged
 
 
+def _load_extension(doc: _Document, chain: tuple[Path, ...]) -> Framework:
+    """A framework that ``extends`` another: resolve the parent, then apply the changes."""
+    try:
+        ext = FrameworkExtension.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CriteriaError(_validation_problems(doc, exc)) from None
+    try:
+        parent = _load_framework(ext.extends, chain)
+    except NotFoundError as exc:
+        raise CriteriaError([doc.problem(("extends",), str(exc), ProblemCode.unknown_framework)]) from None
+    framework, issues = extend(parent, ext)
+    if issues:
+        raise CriteriaError([doc.problem(i.loc, i.message, i.code) for i in issues])
+    return framework
+
+
 def _siblings(ref: str | Path, chain: tuple[Path, ...]) -> list[Path]:
     """An include is looked for next to the including file first, then among the bundled ones."""
     if not chain:
@@ -289,12 +313,23 @@ def _siblings(ref: str | Path, chain: tuple[Path, ...]) -> list[Path]:
 # --------------------------------------------------------------------------- dossiers
 
 
-def _dossier_reference_problems(doc: _Document, framework: Framework | None) -> list[Problem]:
+def _dossier_reference_problems(
+    doc: _Document, framework: Framework | None, registry: dict[str, tuple[Source, str]]
+) -> list[Problem]:
     """Cross-references the models cannot see: ids that must exist, ids that must be unique."""
     data = doc.data
     problems: list[Problem] = []
-    source_ids, dup = _duplicates(doc, data.get("sources"), ("sources",), "source")
+    own_ids, dup = _duplicates(doc, data.get("sources"), ("sources",), "source")
     problems += dup
+    for i, item in enumerate(data.get("sources") or []):
+        if isinstance(item, dict) and item.get("id") in registry:
+            problems.append(doc.problem(
+                ("sources", i, "id"),
+                f"source id {item['id']!r} is also defined in the registry {registry[item['id']][1]}; "
+                "cite that entry or choose another id",
+                ProblemCode.duplicate_id,
+            ))
+    source_ids = own_ids | set(registry)
     records = [("evidence", data.get("evidence")), ("gaps", data.get("gaps"))]
     seen: dict[str, Loc] = {}
     for key, items in records:
@@ -320,7 +355,7 @@ def _dossier_reference_problems(doc: _Document, framework: Framework | None) -> 
                     problems.append(
                         doc.problem(
                             (*base, i, "sources", j),
-                            f"unknown source id {ref!r}; known ids: {_known(source_ids) or 'none'}",
+                            f"unknown source id {ref!r}; known ids: {_known(_near(ref, source_ids, '-')) or 'none'}",
                             ProblemCode.unknown_source,
                         )
                     )
@@ -348,58 +383,151 @@ def _dossier_reference_problems(doc: _Document, framework: Framework | None) -> 
     return problems
 
 
-def _near(ref: str, ids: Iterable[str]) -> list[str]:
+def _near(ref: str, ids: Iterable[str], sep: str = "_") -> list[str]:
     """Ids sharing the unknown id's prefix, to suggest the likely intended one."""
     ids = list(ids)
-    prefix = ref.split("_")[0] + "_"
+    prefix = ref.split(sep)[0] + sep
     close = [i for i in ids if i.startswith(prefix)]
     return close or ids
 
 
-def _load_dossier_document(path: Path, framework: Framework | None) -> tuple[Dossier | None, list[Problem]]:
-    doc = _read(path)
+def _registry_files(dossier_path: Path) -> list[Path]:
+    """Registries a dossier may cite: ``sources.yaml`` beside it, then the bundled one."""
+    files = [dossier_path.parent / f"{REGISTRY}.yaml", data_dir("evidence") / f"{REGISTRY}.yaml"]
+    unique = list(dict.fromkeys(f.resolve() for f in files if f.is_file()))
+    return [f for f in unique if f != dossier_path.resolve()]
+
+
+def _registry_document(doc: _Document) -> tuple[SourceRegistry | None, list[Problem]]:
+    _, problems = _duplicates(doc, doc.data.get("sources") if isinstance(doc.data, dict) else None, ("sources",), "source")
+    try:
+        return SourceRegistry.model_validate(doc.data), problems
+    except ValidationError as exc:
+        return None, _validation_problems(doc, exc) + problems
+
+
+def load_source_registry(path: str | Path) -> dict[str, Source]:
+    """Sources of a shared registry file, by id."""
+    registry, problems = _registry_document(_read(Path(path)))
+    if problems or registry is None:
+        raise EvidenceError(problems)
+    return {s.id: s for s in registry.sources}
+
+
+def _registry_for(dossier_path: Path) -> dict[str, tuple[Source, str]]:
+    merged: dict[str, tuple[Source, str]] = {}
+    for path in _registry_files(dossier_path):
+        for ident, source in load_source_registry(path).items():
+            merged.setdefault(ident, (source, str(path)))
+    return merged
+
+
+def _load_dossier_document(doc: _Document, framework: Framework | None) -> tuple[Dossier | None, list[Problem]]:
     if not isinstance(doc.data, dict):
         return None, [doc.problem((), "a dossier file must be a mapping with keys 'vote', 'sources' and 'evidence'")]
     problems: list[Problem] = []
     dossier = None
+    registry = _registry_for(doc.path)
     try:
         dossier = Dossier.model_validate(doc.data)
     except ValidationError as exc:
         problems += _validation_problems(doc, exc)
-    problems += _dossier_reference_problems(doc, framework)
+    problems += _dossier_reference_problems(doc, framework, registry)
     problems.sort(key=lambda p: (p.line or 0))
+    if dossier is not None and not problems:
+        own = {s.id for s in dossier.sources}
+        cited = [i for r in dossier.evidence for i in r.sources] + [
+            i for c in dossier.vote.claimed_results for i in c.sources
+        ]
+        shared = [registry[i][0] for i in dict.fromkeys(cited) if i not in own and i in registry]
+        dossier = dossier.model_copy(update={"sources": [*dossier.sources, *shared]})
     return dossier, problems
 
 
-def load_dossier(ref: str | Path, framework: Framework | None = None) -> Dossier:
-    """Load a dossier by bundled id or path; criterion ids are checked against ``framework``.
+def _cited_criteria(data: Any) -> set[str]:
+    cited: set[str] = set()
+    for key in ("evidence", "gaps"):
+        for item in data.get(key) or [] if isinstance(data, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("criteria"), list):
+                cited.update(c for c in item["criteria"] if isinstance(c, str))
+    return cited
 
-    With no framework given, the default framework (with its modules) is used for the check.
+
+def load_crosswalk() -> Crosswalk:
+    """The bundled crosswalk between frameworks (and to the PEI dimensions)."""
+    doc = _read(data_dir("criteria") / f"{CROSSWALK}.yaml")
+    try:
+        return Crosswalk.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CriteriaError(_validation_problems(doc, exc)) from None
+
+
+def _evidence_framework(doc: _Document, target: Framework) -> tuple[Framework, bool]:
+    """The framework the dossier's criterion ids are checked against, and whether to use the lens.
+
+    Evidence cites the criteria of the framework it was written for. Read through the target if it
+    has them all; otherwise through the framework the target derives from in the crosswalk
+    (venice-2022 for the bundled dossiers), translated by the crosswalk when the target is another.
+    """
+    cited = _cited_criteria(doc.data)
+    if cited <= set(target.criteria):
+        return target, False
+    crosswalk = load_crosswalk() if (data_dir("criteria") / f"{CROSSWALK}.yaml").is_file() else None
+    key = crosswalk_key(target, crosswalk) if crosswalk else None
+    if key is None:
+        return target, False
+    if key == DEFAULT_FRAMEWORK and target.id == DEFAULT_FRAMEWORK:
+        return target, False
+    return load_framework(DEFAULT_FRAMEWORK), key != DEFAULT_FRAMEWORK
+
+
+def load_dossier(ref: str | Path, framework: Framework | None = None) -> Dossier:
+    """Load a dossier by bundled id or path, addressed to ``framework`` (default: venice-2022).
+
+    Criterion ids are checked against the framework the evidence was written for; a framework
+    such as copenhagen-1990 reads venice-2022 evidence through the bundled crosswalk.
     """
     path = _resolve(ref, "evidence")
-    framework = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
-    dossier, problems = _load_dossier_document(path, framework)
+    target = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
+    doc = _read(path)
+    check, lens = _evidence_framework(doc, target)
+    dossier, problems = _load_dossier_document(doc, check)
     if problems or dossier is None:
         raise EvidenceError(problems)
+    if lens:
+        dossier = through_lens(dossier, target, load_crosswalk(), DEFAULT_FRAMEWORK)
     return dossier
 
 
 def validate_file(path: str | Path, framework: Framework | None = None) -> list[Problem]:
     """All problems of one framework or dossier file (empty when it is valid).
 
-    The kind of file is told from its top-level keys: a dossier has 'vote'.
+    The kind of file is told from its top-level keys: a dossier has 'vote', a framework
+    'dimensions' or 'extends', the crosswalk 'entries', a source registry only 'sources'.
     """
     path = Path(path)
     try:
         doc = _read(path)
-        if isinstance(doc.data, dict) and "vote" in doc.data:
-            framework = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
-            return _load_dossier_document(path, framework)[1]
-        if isinstance(doc.data, dict) and "dimensions" in doc.data:
-            problems = _framework_document(path)[2]
+        data = doc.data if isinstance(doc.data, dict) else {}
+        if "vote" in data:
+            target = framework if framework is not None else load_framework(DEFAULT_FRAMEWORK)
+            return _load_dossier_document(doc, _evidence_framework(doc, target)[0])[1]
+        if "extends" in data:
+            load_framework(path)
+            return []
+        if "dimensions" in data:
+            problems = _framework_document(doc)[2]
             if not problems:
                 load_framework(path)  # includes resolve, no cycles, no clashing ids
             return problems
+        if set(data) == {"sources"}:
+            return _registry_document(doc)[1]
+        if "entries" in data:
+            try:
+                Crosswalk.model_validate(data)
+            except ValidationError as exc:
+                return _validation_problems(doc, exc)
+            return []
         return [doc.problem((), "neither a framework (needs 'dimensions') nor a dossier (needs 'vote')")]
     except FormatError as exc:
         return exc.problems

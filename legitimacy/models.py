@@ -111,6 +111,40 @@ class Dimension(_Model):
     criteria: list[Criterion] = Field(min_length=1)
 
 
+class CriterionChange(_Model):
+    """What an extension changes in an inherited criterion or dimension."""
+
+    weight: float | None = Field(default=None, gt=0)
+    critical: bool | None = None
+    title: str | None = None
+
+
+class FrameworkExtension(_Model):
+    """A user's framework built on a bundled one: change weights, drop criteria, add new ones."""
+
+    id: Id
+    extends: Id = Field(description="Framework (bundled id or path) this one builds on.")
+    title: str | None = Field(default=None, description="Defaults to the parent's title with this id.")
+    publisher: str | None = None
+    document: str | None = None
+    url: str | None = None
+    version: str = Field(description="Version of this extension.")
+    description: str | None = None
+    change: dict[Id, CriterionChange] = Field(
+        default_factory=dict, description="Changes to inherited criteria or dimensions, by id."
+    )
+    drop: list[Id] = Field(default_factory=list, description="Criterion or dimension ids to remove.")
+    add_criteria: dict[Id, list["Criterion"]] = Field(
+        default_factory=dict, description="New criteria for an inherited dimension, by dimension id."
+    )
+    dimensions: list["Dimension"] = Field(default_factory=list, description="New dimensions.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
 class OutOfScope(_Model):
     """A guideline of the source document deliberately not turned into a criterion."""
 
@@ -141,6 +175,10 @@ class Framework(_Model):
     )
     dimensions: list[Dimension] = Field(default_factory=list)
     out_of_scope: list[OutOfScope] = Field(default_factory=list)
+    based_on: list[Id] = Field(
+        default_factory=list,
+        description="Set by the loader for an extension: the frameworks it extends, nearest first.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -284,14 +322,68 @@ class Gap(_Model):
     looked_for: str = Field(min_length=10, description="What was searched for, and where.")
 
 
+class SourceRegistry(_Model):
+    """Sources shared by several dossiers (``sources.yaml``), defined once and cited by id."""
+
+    sources: list[Source] = Field(min_length=1)
+
+
 class Dossier(_Model):
-    """A vote, the sources about it and the evidence records drawn from them."""
+    """A vote, the sources about it and the evidence records drawn from them.
+
+    A record may also cite a source defined in the shared registry (``sources.yaml`` in the
+    dossier's folder, or the bundled one); the loader adds the registry sources it cites.
+    """
 
     vote: Vote
     sources: list[Source] = Field(default_factory=list)
     evidence: list[EvidenceRecord] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
+    criteria_framework: Id | None = Field(
+        default=None,
+        description="Framework whose criterion ids the records cite (default venice-2022); "
+        "another framework reads them through the bundled crosswalk.",
+    )
 
     @property
     def source_index(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
+
+
+# --------------------------------------------------------------------------- crosswalk
+
+
+class PeiDimension(_Model):
+    """One of the 11 stages of the electoral cycle in the Perceptions of Electoral Integrity index."""
+
+    id: Id
+    title: str
+
+
+class CrosswalkEntry(_Model):
+    """How one criterion of a framework relates to the Venice criteria and to the PEI dimensions."""
+
+    framework: Id = Field(description="Framework of the criterion, e.g. 'copenhagen-1990' or 'venice-2022'.")
+    criterion: Id
+    venice: list[Id] = Field(
+        default_factory=list,
+        description="venice-2022 criteria (incl. its modules) whose evidence bears on this criterion; "
+        "empty for venice-2022's own criteria.",
+    )
+    pei: list[Id] = Field(default_factory=list, description="PEI dimensions this criterion belongs to.")
+    reason: str | None = Field(
+        default=None, description="Why a mapping is empty (e.g. 'no PEI stage covers the legal basis of a referendum')."
+    )
+
+
+class Crosswalk(_Model):
+    """Maps the criteria of every bundled framework onto the Venice criteria and the PEI dimensions."""
+
+    id: Id
+    title: str
+    pei_source: str = Field(description="Citation of the PEI index the dimensions come from.")
+    pei_dimensions: list[PeiDimension] = Field(min_length=1)
+    entries: list[CrosswalkEntry] = Field(min_length=1)
+
+
+FrameworkExtension.model_rebuild()

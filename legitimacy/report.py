@@ -143,6 +143,8 @@ def build_context(assessment: Assessment, framework: Framework, dossier: Dossier
         "generated": _generated().strftime("%d %B %Y, %H:%M UTC"),
         "version": __version__,
         "fonts": _font_faces(),
+        "lens": dossier.criteria_framework
+        if dossier.criteria_framework not in (None, framework.id, *framework.based_on) else None,
     }
 
 

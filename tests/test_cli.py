@@ -96,7 +96,7 @@ def test_validate(cli) -> None:
     assert code == 2
     lines = stderr.strip().splitlines()
     assert lines == [
-        f"{BAD / 'unknown-source.yaml'}:12: evidence[0].sources[0]: unknown source id 'tass-2014'; known ids: s-a",
+        f"{BAD / 'unknown-source.yaml'}:12: evidence[0].sources[0]: unknown source id 'tass-2014'; known ids: tass-2014-05-07-osce-roadmap",
         f"{BAD / 'missing-field.yaml'}:2: vote.date: required field is missing",
     ]
 
