@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -35,6 +36,20 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def known_ids(ids: Iterable[str], limit: int = 8) -> str:
+    ids = sorted(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def near_ids(ref: str, ids: Iterable[str], sep: str = "_") -> list[str]:
+    """Ids sharing the unknown id's prefix, to suggest the likely intended one."""
+    ids = list(ids)
+    prefix = ref.split(sep)[0] + sep
+    close = [i for i in ids if i.startswith(prefix)]
+    return close or ids
 
 
 class LegitimacyError(Exception):

@@ -19,7 +19,16 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from ._resources import data_dir
-from .errors import CriteriaError, EvidenceError, FormatError, NotFoundError, Problem, ProblemCode
+from .errors import (
+    CriteriaError,
+    EvidenceError,
+    FormatError,
+    NotFoundError,
+    Problem,
+    ProblemCode,
+    known_ids,
+    near_ids,
+)
 from .frameworks import crosswalk_key, extend, through_lens
 from .models import Crosswalk, Dossier, Framework, FrameworkExtension, Source, SourceRegistry
 
@@ -180,12 +189,6 @@ def _duplicates(doc: _Document, items: Any, base: Loc, what: str) -> tuple[set[s
             else:
                 seen[ident] = i
     return set(seen), problems
-
-
-def _known(ids: Iterable[str], limit: int = 8) -> str:
-    ids = sorted(ids)
-    shown = ", ".join(ids[:limit])
-    return shown + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
 
 
 # --------------------------------------------------------------------------- frameworks
@@ -355,7 +358,7 @@ def _dossier_reference_problems(
                     problems.append(
                         doc.problem(
                             (*base, i, "sources", j),
-                            f"unknown source id {ref!r}; known ids: {_known(_near(ref, source_ids, '-')) or 'none'}",
+                            f"unknown source id {ref!r}; known ids: {known_ids(near_ids(ref, source_ids, '-')) or 'none'}",
                             ProblemCode.unknown_source,
                         )
                     )
@@ -376,19 +379,11 @@ def _dossier_reference_problems(
                             doc.problem(
                                 (key, i, "criteria", j),
                                 f"unknown criterion id {ref!r} in framework {framework.id!r}; "
-                                f"known ids include: {_known(_near(ref, criteria))}",
+                                f"known ids include: {known_ids(near_ids(ref, criteria))}",
                                 ProblemCode.unknown_criterion,
                             )
                         )
     return problems
-
-
-def _near(ref: str, ids: Iterable[str], sep: str = "_") -> list[str]:
-    """Ids sharing the unknown id's prefix, to suggest the likely intended one."""
-    ids = list(ids)
-    prefix = ref.split(sep)[0] + sep
-    close = [i for i in ids if i.startswith(prefix)]
-    return close or ids
 
 
 def _registry_files(dossier_path: Path) -> list[Path]:
@@ -414,7 +409,8 @@ def load_source_registry(path: str | Path) -> dict[str, Source]:
     return {s.id: s for s in registry.sources}
 
 
-def _registry_for(dossier_path: Path) -> dict[str, tuple[Source, str]]:
+def source_registry_for(dossier_path: Path) -> dict[str, tuple[Source, str]]:
+    """Registry sources a dossier at ``dossier_path`` may cite, by id, with the file defining each."""
     merged: dict[str, tuple[Source, str]] = {}
     for path in _registry_files(dossier_path):
         for ident, source in load_source_registry(path).items():
@@ -427,7 +423,7 @@ def _load_dossier_document(doc: _Document, framework: Framework | None) -> tuple
         return None, [doc.problem((), "a dossier file must be a mapping with keys 'vote', 'sources' and 'evidence'")]
     problems: list[Problem] = []
     dossier = None
-    registry = _registry_for(doc.path)
+    registry = source_registry_for(doc.path)
     try:
         dossier = Dossier.model_validate(doc.data)
     except ValidationError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import __version__
 from ._resources import data_dir, font_dir
+from ._atomic import write_atomic  # noqa: F401  (re-exported: the CLI writes reports with it)
 from .errors import RenderError
 from .models import Dossier, Framework, Reliability, Source
-from .scoring import Assessment, Status
+from .scoring import Assessment, LensRow, Status
 
 PANGO_HINT = (
     "WeasyPrint could not load the Pango library it needs to make PDFs; install it "
@@ -78,7 +78,9 @@ class _Citations:
         ]
 
 
-def build_context(assessment: Assessment, framework: Framework, dossier: Dossier) -> dict[str, Any]:
+def build_context(
+    assessment: Assessment, framework: Framework, dossier: Dossier, profile: tuple[LensRow, ...] = ()
+) -> dict[str, Any]:
     """Everything the templates show, computed and ordered here."""
     cites = _Citations(dossier.source_index)
     records = {r.id: r for r in dossier.evidence}
@@ -143,6 +145,9 @@ def build_context(assessment: Assessment, framework: Framework, dossier: Dossier
         "generated": _generated().strftime("%d %B %Y, %H:%M UTC"),
         "version": __version__,
         "fonts": _font_faces(),
+        "profile": [
+            {"row": r, "score": _fmt(r.score), "coverage": _pct(r.coverage)} for r in profile
+        ],
         "lens": dossier.criteria_framework
         if dossier.criteria_framework not in (None, framework.id, *framework.based_on) else None,
     }
@@ -180,9 +185,15 @@ def _font_faces() -> list[dict[str, str]]:
     ]
 
 
-def render_html(assessment: Assessment, framework: Framework, dossier: Dossier) -> str:
-    """The assessment as a standalone HTML document (the stable thing the PDF is made from)."""
-    return _environment().get_template("assessment.html.j2").render(**build_context(assessment, framework, dossier))
+def render_html(
+    assessment: Assessment, framework: Framework, dossier: Dossier, profile: tuple[LensRow, ...] = ()
+) -> str:
+    """The assessment as a standalone HTML document (the stable thing the PDF is made from).
+
+    ``profile`` (from ``scoring.pei_profile``) adds the assessment regrouped by the PEI stages.
+    """
+    context = build_context(assessment, framework, dossier, profile)
+    return _environment().get_template("assessment.html.j2").render(**context)
 
 
 def _fetcher(refused: list[str]):  # -> weasyprint.urls.URLFetcher
@@ -227,35 +238,15 @@ def render_pdf(html: str, refused: list[str] | None = None) -> bytes:
     return document.write_pdf()
 
 
-def assessment_json(assessment: Assessment, framework: Framework, dossier: Dossier) -> str:
+def assessment_json(
+    assessment: Assessment, framework: Framework, dossier: Dossier, profile: tuple[LensRow, ...] = ()
+) -> str:
     """The assessment with its inputs' identity and the full method, for machines."""
     payload = {
         "tool": {"name": "legitimacy", "version": __version__},
         "vote": dossier.vote.model_dump(mode="json"),
         "framework": {"id": framework.id, "version": framework.version, "title": framework.title},
         "assessment": assessment.model_dump(mode="json"),
+        "pei_profile": [r.model_dump(mode="json") for r in profile],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and a rename: no half-written output."""
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
