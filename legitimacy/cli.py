@@ -93,11 +93,12 @@ def assess(
         fw = load.load_framework(framework)
         doc = load.load_dossier(dossier, fw)
         result = scoring.assess(fw, doc)
+        profile = scoring.pei_profile(result, fw, load.load_crosswalk())
         target = output or Path(f"{doc.vote.id}.{fmt.value}")
         if fmt is OutputFormat.json:
-            payload: bytes | str = report.assessment_json(result, fw, doc)
+            payload: bytes | str = report.assessment_json(result, fw, doc, profile)
         else:
-            html = report.render_html(result, fw, doc)
+            html = report.render_html(result, fw, doc, profile)
             payload = html if fmt is OutputFormat.html else report.render_pdf(html)
         report.write_atomic(target, payload)
     except LegitimacyError as exc:
@@ -187,6 +188,65 @@ def schema(
 
     model = Framework if kind is SchemaKind.framework else Dossier
     typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@app.command("import")
+def import_evidence(
+    workbook: Annotated[Path, typer.Argument(help="An .xlsx workbook (sheets Vote, Sources, Evidence, Gaps) or an evidence .csv.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Dossier YAML to write (default: VOTE-ID.yaml here).")] = None,
+    framework: Annotated[str, typer.Option("-f", "--framework", help="Framework whose criterion ids the records must use.")] = "venice-2022",
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="With a .csv: the sources CSV.")] = None,
+    vote: Annotated[Optional[Path], typer.Option("--vote", help="With a .csv: the vote CSV (field,value rows).")] = None,
+    gaps: Annotated[Optional[Path], typer.Option("--gaps", help="With a .csv: an optional gaps CSV.")] = None,
+    claims: Annotated[Optional[Path], typer.Option("--claims", help="With a .csv: an optional claimed-results CSV.")] = None,
+) -> None:
+    """Convert an evidence spreadsheet into a dossier YAML; errors name the sheet, row and column.
+
+    Example: legitimacy import my-evidence.xlsx -o evidence/my-vote.yaml
+    """
+    from . import load, spreadsheet
+
+    try:
+        fw = load.load_framework(framework)
+        if workbook.suffix.lower() == ".csv":
+            if sources is None or vote is None:
+                _stderr().print(f"{workbook}: a CSV import needs --sources FILE.csv and --vote FILE.csv", markup=False)
+                raise typer.Exit(2)
+            dossier = spreadsheet.read_csv(workbook, sources, vote, fw, gaps_csv=gaps, claims_csv=claims)
+        else:
+            if not workbook.is_file():
+                raise NotFoundError(f"{workbook}: no such file")
+            dossier = spreadsheet.read_workbook(workbook, fw)
+        target = output or Path(f"{dossier.vote.id}.yaml")
+        spreadsheet.write_dossier_yaml(dossier, target)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Wrote {target} ({len(dossier.evidence)} records, {len(dossier.sources)} sources, {len(dossier.gaps)} gaps)")
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
+    framework: Annotated[str, typer.Option("-f", "--framework", help="Framework whose criterion ids the drop-downs offer.")] = "venice-2022",
+    from_dossier: Annotated[Optional[str], typer.Option("--from", help="Fill the workbook from this dossier (id or path).")] = None,
+) -> None:
+    """Write an evidence workbook with drop-downs of criterion ids, levels and source ids.
+
+    Empty by default; with --from it holds an existing dossier, ready to edit and import again.
+
+    Example: legitimacy template evidence.xlsx -f venice-2022
+    """
+    from . import load, spreadsheet
+
+    try:
+        fw = load.load_framework(framework)
+        dossier = load.load_dossier(from_dossier, fw) if from_dossier else None
+        spreadsheet.write_workbook(output, fw, dossier)
+    except LegitimacyError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"Wrote {output}")
 
 
 criteria_app = typer.Typer(help="Inspect frameworks: show one as a table, or compare two.", no_args_is_help=True)

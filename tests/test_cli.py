@@ -142,3 +142,33 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
 def test_module_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "legitimacy", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == f"legitimacy {__version__}"
+
+
+def test_template_then_import_round_trips_a_dossier(cli, tmp_path: Path, mini_framework, mini_dossier) -> None:
+    import legitimacy
+
+    workbook = tmp_path / "evidence.xlsx"
+    code, _, stderr = cli("template", workbook, "-f", MINI_FRAMEWORK, "--from", MINI_DOSSIER)
+    assert code == 0, stderr
+    out = tmp_path / "back.yaml"
+    code, stdout, stderr = cli("import", workbook, "-f", MINI_FRAMEWORK, "-o", out)
+    assert code == 0, stderr
+    assert "5 records, 3 sources, 1 gaps" in stdout
+    assert legitimacy.load_dossier(out, mini_framework) == mini_dossier
+
+
+def test_import_of_an_empty_template_names_sheet_row_and_column(cli, tmp_path: Path) -> None:
+    workbook = tmp_path / "empty.xlsx"
+    assert cli("template", workbook, "-f", MINI_FRAMEWORK)[0] == 0
+    out = tmp_path / "never.yaml"
+    code, stdout, stderr = cli("import", workbook, "-f", MINI_FRAMEWORK, "-o", out)
+    assert code == 2 and "Traceback" not in stdout + stderr
+    assert f"{workbook}:2: Vote!B (value): id: required value is missing" in stderr.splitlines()
+    assert not out.exists()
+
+
+def test_csv_import_needs_its_companion_files(cli, tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence.csv"
+    evidence.write_text("id,criteria,finding,level,sources\n", encoding="utf-8")
+    code, _, stderr = cli("import", evidence)
+    assert code == 2 and "needs --sources FILE.csv and --vote FILE.csv" in stderr
