@@ -20,9 +20,17 @@ from .errors import (
     Problem,
     RenderError,
 )
-from .load import bundled_dossiers, bundled_frameworks, load_dossier, load_framework, validate_file
+from .load import (
+    bundled_dossiers,
+    bundled_frameworks,
+    load_crosswalk,
+    load_dossier,
+    load_framework,
+    load_source_registry,
+    validate_file,
+)
 from .models import Criterion, Dimension, Dossier, EvidenceRecord, Framework, Gap, Source, Vote
-from .scoring import Assessment, Method, assess
+from .scoring import Assessment, Method, assess, pei_profile
 
 __all__ = [
     "__version__",
@@ -46,6 +54,9 @@ __all__ = [
     "assess",
     "bundled_dossiers",
     "bundled_frameworks",
+    "load_crosswalk",
+    "load_source_registry",
+    "pei_profile",
     "load_dossier",
     "load_framework",
     "validate_file",

@@ -24,7 +24,8 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .models import Confidence, Dossier, EvidenceRecord, Framework, Reliability, VerdictBand
+from .frameworks import crosswalk_key
+from .models import Confidence, Crosswalk, Dossier, EvidenceRecord, Framework, Reliability, VerdictBand
 
 DEFAULT_BANDS: tuple[VerdictBand, ...] = (
     VerdictBand(min_score=80, label="Met international standards",
@@ -214,3 +215,39 @@ def assess(framework: Framework, dossier: Dossier, method: Method | None = None)
         criteria=tuple(criteria), dimensions=tuple(dimensions), score=overall, coverage=coverage,
         verdict=verdict_for(overall, coverage, tuple(capped_by), method), unused_record_ids=unused,
     )
+
+
+class LensRow(_Result):
+    """One PEI stage seen through an assessment: its mapped criteria's weighted score and coverage."""
+
+    pei_id: str
+    title: str
+    score: float | None
+    coverage: float
+    scored: int
+    total: int
+
+
+def pei_profile(assessment: Assessment, framework: Framework, crosswalk: Crosswalk) -> tuple[LensRow, ...]:
+    """The assessment regrouped by the 11 stages of the PEI index, via the crosswalk.
+
+    A stage's score is the weighted mean of the scored criteria the crosswalk puts in it (criterion
+    weights); its coverage is the share of that weight that is scored. Criteria that do not apply
+    to this vote are left out; stages with no criterion have no score.
+    """
+    key = crosswalk_key(framework, crosswalk)
+    if key is None:
+        return ()
+    criteria = framework.criteria
+    results = {c.criterion_id: c for c in assessment.criteria if c.status is not Status.not_applicable}
+    rows = []
+    for stage in crosswalk.pei_dimensions:
+        ids = [e.criterion for e in crosswalk.entries
+               if e.framework == key and stage.id in e.pei and e.criterion in results]
+        scored = [(results[i].score, criteria[i].weight) for i in ids if results[i].score is not None]
+        total = sum(criteria[i].weight for i in ids)
+        rows.append(LensRow(
+            pei_id=stage.id, title=stage.title, score=_weighted_mean(scored),
+            coverage=sum(w for _, w in scored) / total if total else 0.0, scored=len(scored), total=len(ids),
+        ))
+    return tuple(rows)

@@ -170,3 +170,32 @@ def test_bundled_donetsk_assessment_is_complete(venice, donetsk) -> None:
     assert a.coverage > 0.5
     scored = [c for c in a.criteria if c.status is Status.scored]
     assert all(set(c.record_ids) <= {r.id for r in donetsk.evidence} for c in scored)
+
+
+def test_pei_profile_regroups_criteria_by_stage(mini_framework, mini_dossier) -> None:
+    """Stage 'laws' holds law_basis (80.645) and law_stable (25), weights 1 and 1 -> 52.82, coverage 1.
+    Stage 'voting' holds vote_secret (gap, weight 3) and vote_count (50, weight 1) -> 50, coverage 0.25.
+    Stage 'talks' holds only st_talks, which does not apply to a policy vote -> no score, 0 criteria.
+    """
+    from legitimacy.models import Crosswalk
+    from legitimacy.scoring import pei_profile
+
+    crosswalk = Crosswalk(
+        id="cw", title="test", pei_source="test",
+        pei_dimensions=[{"id": "laws", "title": "Laws"}, {"id": "voting", "title": "Voting"},
+                        {"id": "talks", "title": "Talks"}],
+        entries=[{"framework": "mini", "criterion": c, "pei": [p]} for c, p in
+                 [("law_basis", "laws"), ("law_stable", "laws"), ("vote_secret", "voting"),
+                  ("vote_count", "voting"), ("st_talks", "talks")]],
+    )
+    rows = {r.pei_id: r for r in pei_profile(assess(mini_framework, mini_dossier), mini_framework, crosswalk)}
+    assert rows["laws"].score == pytest.approx((100 / 1.24 + 25) / 2) and rows["laws"].coverage == 1.0
+    assert rows["voting"].score == pytest.approx(50) and rows["voting"].coverage == pytest.approx(0.25)
+    assert (rows["voting"].scored, rows["voting"].total) == (1, 2)
+    assert rows["talks"].score is None and rows["talks"].total == 0
+
+
+def test_bundled_assessment_has_a_pei_profile(venice, donetsk) -> None:
+    profile = legitimacy.pei_profile(legitimacy.assess(venice, donetsk), venice, legitimacy.load_crosswalk())
+    assert len(profile) == 11
+    assert all(r.total > 0 and (r.score is None or 0 <= r.score <= 100) for r in profile)
