@@ -106,3 +106,19 @@ def test_fetcher_serves_the_packaged_stylesheet() -> None:
     response = _fetcher(refused).fetch((data_dir("reports") / "assessment.css").as_uri())
     assert b"@page" in response.read()
     assert refused == []
+
+
+@pytest.mark.parametrize("ident", sorted(legitimacy.bundled_dossiers()))
+def test_every_bundled_dossier_gives_a_pdf_naming_its_gaps(ident: str, cli, tmp_path: Path, venice) -> None:
+    out = tmp_path / f"{ident}.pdf"
+    code, stdout, stderr = cli("assess", ident, "-o", out)
+    assert code == 0, stderr
+    text = _squash(_text(out.read_bytes()))
+    assessment = legitimacy.assess(venice, legitimacy.load_dossier(ident, venice))
+    assert _squash(assessment.verdict.label) in text
+    dims_with_gaps = {c.dimension_id for c in assessment.criteria if c.status.value == "gap"}
+    assert text.count(_squash("Gaps in this dimension:")) == len(dims_with_gaps)
+    for c in assessment.criteria:
+        if c.status.value == "gap":
+            assert _squash(venice.criteria[c.criterion_id].title) in text, c.criterion_id
+    assert _squash("Through the lens of the PEI index") in text
