@@ -169,25 +169,28 @@ def _validation_problems(doc: _Document, exc: ValidationError) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _duplicates(doc: _Document, items: Any, base: Loc, what: str) -> tuple[set[str], list[Problem]]:
-    """Ids of the list at ``base`` and a problem for each id seen twice."""
-    seen: dict[str, int] = {}
+def _items(data: Any, *keys: str) -> Iterable[tuple[Loc, Any]]:
+    """(location, item) for each item of the list at ``keys`` (nothing if it is not a list)."""
+    for key in keys:
+        items = data.get(key) if isinstance(data, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            yield (key, i), item
+
+
+def _duplicates(doc: _Document, located: Iterable[tuple[Loc, Any]], what: str) -> tuple[set[str], list[Problem]]:
+    """Ids of the located items, and a problem for each id seen a second time."""
+    seen: dict[str, Loc] = {}
     problems = []
-    if not isinstance(items, list):
-        return set(), problems
-    for i, item in enumerate(items):
+    for loc, item in located:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             ident = item["id"]
             if ident in seen:
-                problems.append(
-                    doc.problem(
-                        (*base, i, "id"),
-                        f"duplicate {what} id {ident!r} (first at line {doc.line((*base, seen[ident], 'id'))})",
-                        ProblemCode.duplicate_id,
-                    )
-                )
+                first = doc.line((*seen[ident], "id"))
+                problems.append(doc.problem(
+                    (*loc, "id"), f"duplicate {what} id {ident!r} (first at line {first})", ProblemCode.duplicate_id
+                ))
             else:
-                seen[ident] = i
+                seen[ident] = loc
     return set(seen), problems
 
 
@@ -224,24 +227,11 @@ def _framework_document(doc: _Document) -> tuple[_Document, Framework | None, li
     problems: list[Problem] = []
     if not isinstance(doc.data, dict):
         return doc, None, [doc.problem((), "a framework file must be a mapping with 'id' and 'dimensions'")]
-    dims = doc.data.get("dimensions") or []
-    _, dup = _duplicates(doc, dims, ("dimensions",), "dimension")
+    _, dup = _duplicates(doc, _items(doc.data, "dimensions"), "dimension")
     problems += dup
-    seen: dict[str, Loc] = {}
-    for d, dim in enumerate(dims if isinstance(dims, list) else []):
-        for c, crit in enumerate((dim.get("criteria") or []) if isinstance(dim, dict) else []):
-            if isinstance(crit, dict) and isinstance(crit.get("id"), str):
-                loc = ("dimensions", d, "criteria", c, "id")
-                if crit["id"] in seen:
-                    problems.append(
-                        doc.problem(
-                            loc,
-                            f"duplicate criterion id {crit['id']!r} (first at line {doc.line(seen[crit['id']])})",
-                            ProblemCode.duplicate_id,
-                        )
-                    )
-                else:
-                    seen[crit["id"]] = loc
+    criteria = (((*loc, "criteria", c), crit) for loc, dim in _items(doc.data, "dimensions")
+                for (_, c), crit in _items(dim, "criteria"))
+    problems += _duplicates(doc, criteria, "criterion")[1]
     framework = None
     try:
         framework = Framework.model_validate(doc.data)
@@ -322,67 +312,44 @@ def _dossier_reference_problems(
     """Cross-references the models cannot see: ids that must exist, ids that must be unique."""
     data = doc.data
     problems: list[Problem] = []
-    own_ids, dup = _duplicates(doc, data.get("sources"), ("sources",), "source")
+    own_ids, dup = _duplicates(doc, _items(data, "sources"), "source")
     problems += dup
-    for i, item in enumerate(data.get("sources") or []):
+    for loc, item in _items(data, "sources"):
         if isinstance(item, dict) and item.get("id") in registry:
             problems.append(doc.problem(
-                ("sources", i, "id"),
+                (*loc, "id"),
                 f"source id {item['id']!r} is also defined in the registry {registry[item['id']][1]}; "
                 "cite that entry or choose another id",
                 ProblemCode.duplicate_id,
             ))
     source_ids = own_ids | set(registry)
-    records = [("evidence", data.get("evidence")), ("gaps", data.get("gaps"))]
-    seen: dict[str, Loc] = {}
-    for key, items in records:
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                loc = (key, i, "id")
-                if item["id"] in seen:
-                    problems.append(
-                        doc.problem(
-                            loc,
-                            f"duplicate record id {item['id']!r} (first at line {doc.line(seen[item['id']])})",
-                            ProblemCode.duplicate_id,
-                        )
-                    )
-                else:
-                    seen[item["id"]] = loc
+    problems += _duplicates(doc, _items(data, "evidence", "gaps"), "record")[1]
 
-    def check_sources(items: Any, base: Loc) -> None:
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            refs = item.get("sources") if isinstance(item, dict) else None
-            for j, ref in enumerate(refs if isinstance(refs, list) else []):
-                if isinstance(ref, str) and ref not in source_ids:
-                    problems.append(
-                        doc.problem(
-                            (*base, i, "sources", j),
-                            f"unknown source id {ref!r}; known ids: {known_ids(near_ids(ref, source_ids, '-')) or 'none'}",
-                            ProblemCode.unknown_source,
-                        )
-                    )
+    def refs(located: Iterable[tuple[Loc, Any]], key: str) -> Iterable[tuple[Loc, str]]:
+        """(location, id) for each id listed under ``key`` in the located items."""
+        for loc, item in located:
+            for ref_loc, ref in _items(item, key):
+                if isinstance(ref, str):
+                    yield (*loc, *ref_loc), ref
 
-    check_sources(data.get("evidence"), ("evidence",))
-    vote = data.get("vote")
-    if isinstance(vote, dict):
-        check_sources(vote.get("claimed_results"), ("vote", "claimed_results"))
-
+    citing = [*_items(data, "evidence"), *(
+        (("vote", *loc), claim) for loc, claim in _items(data.get("vote"), "claimed_results")
+    )]
+    for loc, ref in refs(citing, "sources"):
+        if ref not in source_ids:
+            problems.append(doc.problem(
+                loc, f"unknown source id {ref!r}; known ids: {known_ids(near_ids(ref, source_ids, '-')) or 'none'}",
+                ProblemCode.unknown_source,
+            ))
     if framework is not None:
         criteria = framework.criteria
-        for key, items in records:
-            for i, item in enumerate(items if isinstance(items, list) else []):
-                refs = item.get("criteria") if isinstance(item, dict) else None
-                for j, ref in enumerate(refs if isinstance(refs, list) else []):
-                    if isinstance(ref, str) and ref not in criteria:
-                        problems.append(
-                            doc.problem(
-                                (key, i, "criteria", j),
-                                f"unknown criterion id {ref!r} in framework {framework.id!r}; "
-                                f"known ids include: {known_ids(near_ids(ref, criteria))}",
-                                ProblemCode.unknown_criterion,
-                            )
-                        )
+        for loc, ref in refs(_items(data, "evidence", "gaps"), "criteria"):
+            if ref not in criteria:
+                problems.append(doc.problem(
+                    loc, f"unknown criterion id {ref!r} in framework {framework.id!r}; "
+                    f"known ids include: {known_ids(near_ids(ref, criteria))}",
+                    ProblemCode.unknown_criterion,
+                ))
     return problems
 
 
@@ -394,7 +361,7 @@ def _registry_files(dossier_path: Path) -> list[Path]:
 
 
 def _registry_document(doc: _Document) -> tuple[SourceRegistry | None, list[Problem]]:
-    _, problems = _duplicates(doc, doc.data.get("sources") if isinstance(doc.data, dict) else None, ("sources",), "source")
+    _, problems = _duplicates(doc, _items(doc.data, "sources"), "source")
     try:
         return SourceRegistry.model_validate(doc.data), problems
     except ValidationError as exc:
@@ -441,12 +408,7 @@ def _load_dossier_document(doc: _Document, framework: Framework | None) -> tuple
 
 
 def _cited_criteria(data: Any) -> set[str]:
-    cited: set[str] = set()
-    for key in ("evidence", "gaps"):
-        for item in data.get(key) or [] if isinstance(data, dict) else []:
-            if isinstance(item, dict) and isinstance(item.get("criteria"), list):
-                cited.update(c for c in item["criteria"] if isinstance(c, str))
-    return cited
+    return {c for _, item in _items(data, "evidence", "gaps") for _, c in _items(item, "criteria") if isinstance(c, str)}
 
 
 def load_crosswalk() -> Crosswalk:
