@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 
 class ProblemCode(str, Enum):
@@ -50,6 +51,19 @@ def near_ids(ref: str, ids: Iterable[str], sep: str = "_") -> list[str]:
     prefix = ref.split(sep)[0] + sep
     close = [i for i in ids if i.startswith(prefix)]
     return close or ids
+
+
+def describe(err: dict[str, Any], missing: str = "required field is missing") -> tuple[str, ProblemCode]:
+    """A pydantic error in plain words, the same for a YAML field and a spreadsheet cell."""
+    loc = [p for p in err["loc"] if p != "[key]"]
+    kind, message = err["type"], err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        return missing, ProblemCode.missing_field
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling)", ProblemCode.unknown_field
+    if kind in {"less_than_equal", "greater_than_equal"} and ("level" in loc or "rubric" in loc):
+        message = f"level {err['input']} is outside the rubric (levels 0 to 4)"
+    return message, ProblemCode.invalid_value
 
 
 class LegitimacyError(Exception):

@@ -26,11 +26,19 @@ from .errors import (
     NotFoundError,
     Problem,
     ProblemCode,
+    describe,
     known_ids,
     near_ids,
 )
 from .frameworks import crosswalk_key, extend, through_lens
-from .models import Crosswalk, Dossier, Framework, FrameworkExtension, Source, SourceRegistry
+from .models import (
+    Crosswalk,
+    Dossier,
+    Framework,
+    FrameworkExtension,
+    Source,
+    SourceRegistry,
+)
 
 DEFAULT_FRAMEWORK = "venice-2022"
 CROSSWALK = "crosswalk"
@@ -156,16 +164,7 @@ def _validation_problems(doc: _Document, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if p != "[key]")
-        kind = err["type"]
-        message = err["msg"].removeprefix("Value error, ")
-        code = ProblemCode.invalid_value
-        if kind == "extra_forbidden":
-            message, code = "unknown field (check its spelling)", ProblemCode.unknown_field
-        elif kind == "missing":
-            message, code = "required field is missing", ProblemCode.missing_field
-        elif kind in {"less_than_equal", "greater_than_equal"} and ("level" in loc or "rubric" in loc):
-            message = f"level {err['input']!r} is outside the rubric (levels 0 to 4)"
-        problems.append(doc.problem(loc, message, code))
+        problems.append(doc.problem(loc, *describe(err)))
     return list(dict.fromkeys(problems))
 
 

@@ -23,9 +23,14 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
 
-from .errors import EvidenceError, Problem, ProblemCode, known_ids, near_ids
+from ._atomic import write_atomic
+from .errors import EvidenceError, Problem, ProblemCode, describe, known_ids, near_ids
 from .load import source_registry_for
 from .models import (
     LEVELS,
@@ -40,7 +45,6 @@ from .models import (
     SourceKind,
     Vote,
 )
-from ._atomic import write_atomic
 
 __all__ = ["read_csv", "read_workbook", "write_dossier_yaml", "write_workbook"]
 
@@ -348,18 +352,12 @@ def _parse(model: type[BaseModel], name: str, text: str) -> Any:
 
 
 def _message(err: dict[str, Any]) -> tuple[str, ProblemCode]:
-    """A pydantic error in the words ``load`` uses for the same mistake in YAML."""
+    """A pydantic error in ``load``'s words, naming the item when the cell holds a list or mapping."""
+    message, code = describe(err, missing="required value is missing")
     loc = [p for p in err["loc"] if p != "[key]"]
-    kind, message = err["type"], err["msg"].removeprefix("Value error, ")
-    if kind == "missing":
-        return "required value is missing", ProblemCode.missing_field
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling)", ProblemCode.unknown_field
-    if kind in {"less_than_equal", "greater_than_equal"} and "level" in loc:
-        message = f"level {err['input']} is outside the rubric (levels 0 to 4)"
-    if len(loc) > 1:  # an item of a list or mapping cell
+    if code is ProblemCode.invalid_value and len(loc) > 1:
         message = f"{err['input']!r}: {message}" if isinstance(loc[1], int) else f"{loc[1]}: {message}"
-    return message, ProblemCode.invalid_value
+    return message, code
 
 
 def _require_columns(table: _Table, names: Iterable[str]) -> None:
