@@ -38,8 +38,8 @@ def main() -> None:
     from typer.testing import CliRunner
 
     import legitimacy
-    from legitimacy.cli import app
     from legitimacy._resources import data_dir
+    from legitimacy.cli import app
     from legitimacy.report import render_html
 
     framework = legitimacy.load_framework(args.framework)

@@ -16,8 +16,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import __version__
-from ._resources import data_dir, font_dir
 from ._atomic import write_atomic  # noqa: F401  (re-exported: the CLI writes reports with it)
+from ._resources import data_dir, font_dir
 from .errors import RenderError
 from .models import Dossier, Framework, Reliability, Source
 from .scoring import Assessment, LensRow, Status
