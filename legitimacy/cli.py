@@ -35,7 +35,10 @@ class OutputFormat(str, Enum):
 
 class SchemaKind(str, Enum):
     framework = "framework"
+    extension = "extension"
     dossier = "dossier"
+    sources = "sources"
+    crosswalk = "crosswalk"
 
 
 def _stderr():
@@ -178,15 +181,24 @@ def list_bundled() -> None:
 
 @app.command()
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="framework or dossier")] = SchemaKind.dossier,
+    kind: Annotated[SchemaKind, typer.Argument(help="Which file format.")] = SchemaKind.dossier,
 ) -> None:
     """Print the JSON Schema of a file format, exported from the pydantic models.
 
+    Formats: framework, extension (a framework that extends another), dossier, sources (a shared
+    source registry), crosswalk.
+
     Example: legitimacy schema dossier > dossier.schema.json
     """
-    from .models import Dossier, Framework
+    from . import models
 
-    model = Framework if kind is SchemaKind.framework else Dossier
+    model = {
+        SchemaKind.framework: models.Framework,
+        SchemaKind.extension: models.FrameworkExtension,
+        SchemaKind.dossier: models.Dossier,
+        SchemaKind.sources: models.SourceRegistry,
+        SchemaKind.crosswalk: models.Crosswalk,
+    }[kind]
     typer.echo(json.dumps(model.model_json_schema(), indent=2))
 
 

@@ -120,9 +120,14 @@ def test_list_schema_version_and_help(cli) -> None:
     assert "dimensions" in json.loads(stdout)["properties"]
     code, stdout, _ = cli("--version")
     assert code == 0 and stdout.strip() == f"legitimacy {__version__}"
-    for command in ("assess", "validate", "list", "schema"):
-        code, stdout, _ = cli(command, "--help")
-        assert code == 0 and "Example" in stdout, command
+    for kind, key in [("extension", "extends"), ("sources", "sources"), ("crosswalk", "pei_dimensions")]:
+        code, stdout, _ = cli("schema", kind)
+        assert code == 0 and key in json.loads(stdout)["properties"], kind
+    commands = [["assess"], ["validate"], ["list"], ["schema"], ["import"], ["template"],
+                ["criteria", "show"], ["criteria", "diff"]]
+    for command in commands:
+        code, stdout, _ = cli(*command, "--help")
+        assert code == 0 and "Example: legitimacy " + " ".join(command) in stdout, command
 
 
 def test_help_and_validate_do_not_import_heavy_libraries() -> None:
