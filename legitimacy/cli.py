@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -160,23 +161,26 @@ def list_bundled() -> None:
 
     from . import load
 
-    frameworks = Table("framework", "description", title="Frameworks", title_justify="left")
-    for ident, path in load.bundled_frameworks().items():
-        try:
-            fw = load.load_framework(path)
-            frameworks.add_row(ident, f"{fw.title} ({len(fw.criteria)} criteria in {len(fw.dimensions)} dimensions)")
-        except LegitimacyError as exc:
-            frameworks.add_row(ident, f"invalid: {str(exc).splitlines()[0]}")
-    dossiers = Table("dossier", "description", title="Dossiers", title_justify="left")
-    for ident, path in load.bundled_dossiers().items():
-        try:
-            d = load.load_dossier(path)
-            dossiers.add_row(ident, f"{d.vote.name}, {d.vote.date:%d %B %Y} ({len(d.evidence)} records)")
-        except LegitimacyError as exc:
-            dossiers.add_row(ident, f"invalid: {str(exc).splitlines()[0]}")
+    def listing(kind: str, files: dict[str, Path], describe: Callable[[Path], str]) -> Table:
+        table = Table(kind, "description", title=f"{kind.capitalize()}s", title_justify="left")
+        for ident, path in files.items():
+            try:
+                table.add_row(ident, describe(path))
+            except LegitimacyError as exc:
+                table.add_row(ident, f"invalid: {str(exc).splitlines()[0]}")
+        return table
+
+    def framework_line(path: Path) -> str:
+        fw = load.load_framework(path)
+        return f"{fw.title} ({len(fw.criteria)} criteria in {len(fw.dimensions)} dimensions)"
+
+    def dossier_line(path: Path) -> str:
+        d = load.load_dossier(path)
+        return f"{d.vote.name}, {d.vote.date:%d %B %Y} ({len(d.evidence)} records)"
+
     out = Console(highlight=False)
-    out.print(frameworks)
-    out.print(dossiers)
+    out.print(listing("framework", load.bundled_frameworks(), framework_line))
+    out.print(listing("dossier", load.bundled_dossiers(), dossier_line))
 
 
 @app.command()
