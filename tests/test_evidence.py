@@ -20,28 +20,28 @@ COMPARISONS = ["crimea-2014", "scotland-2014", "montenegro-2006", "catalonia-201
 # must be deliberate: a silent loss of records or sources fails this test.
 PINNED = {
     'catalonia-2017': (
-        {'legal_basis': 5, 'legal_stability': 4, 'question_options': 2, 'freedoms_security': 10, 'electorate_registration': 6, 'campaign_media': 4, 'campaign_finance': 0, 'administration': 5, 'voting_counting': 9, 'observation_remedies': 3, 'majority_effects': 1, 'negotiation_consent': 3, 'clarity_acceptance': 7},
+        {'legal_basis': 6, 'legal_stability': 5, 'question_options': 2, 'freedoms_security': 10, 'electorate_registration': 6, 'campaign_media': 4, 'campaign_finance': 0, 'administration': 6, 'voting_counting': 9, 'observation_remedies': 3, 'majority_effects': 2, 'negotiation_consent': 3, 'clarity_acceptance': 7},
         {'legal_basis': 7, 'legal_stability': 4, 'question_options': 3, 'freedoms_security': 11, 'electorate_registration': 7, 'campaign_media': 6, 'campaign_finance': 0, 'administration': 8, 'voting_counting': 9, 'observation_remedies': 3, 'majority_effects': 2, 'negotiation_consent': 5, 'clarity_acceptance': 9},
     ),
     'crimea-2014': (
-        {'legal_basis': 7, 'legal_stability': 0, 'question_options': 2, 'freedoms_security': 7, 'electorate_registration': 4, 'campaign_media': 2, 'campaign_finance': 0, 'administration': 3, 'voting_counting': 8, 'observation_remedies': 5, 'majority_effects': 0, 'negotiation_consent': 6, 'clarity_acceptance': 9},
+        {'legal_basis': 9, 'legal_stability': 0, 'question_options': 2, 'freedoms_security': 7, 'electorate_registration': 4, 'campaign_media': 3, 'campaign_finance': 0, 'administration': 3, 'voting_counting': 8, 'observation_remedies': 6, 'majority_effects': 0, 'negotiation_consent': 6, 'clarity_acceptance': 9},
         {'legal_basis': 12, 'legal_stability': 0, 'question_options': 3, 'freedoms_security': 12, 'electorate_registration': 4, 'campaign_media': 2, 'campaign_finance': 0, 'administration': 3, 'voting_counting': 10, 'observation_remedies': 9, 'majority_effects': 0, 'negotiation_consent': 9, 'clarity_acceptance': 16},
     ),
     'donetsk-2014': (
-        {'legal_basis': 12, 'legal_stability': 5, 'question_options': 6, 'freedoms_security': 22, 'electorate_registration': 16, 'campaign_media': 12, 'campaign_finance': 2, 'administration': 14, 'voting_counting': 27, 'observation_remedies': 7, 'majority_effects': 4, 'negotiation_consent': 12, 'clarity_acceptance': 25},
-        {'legal_basis': 19, 'legal_stability': 7, 'question_options': 14, 'freedoms_security': 31, 'electorate_registration': 27, 'campaign_media': 17, 'campaign_finance': 4, 'administration': 23, 'voting_counting': 40, 'observation_remedies': 13, 'majority_effects': 8, 'negotiation_consent': 22, 'clarity_acceptance': 47},
+        {'legal_basis': 12, 'legal_stability': 6, 'question_options': 6, 'freedoms_security': 22, 'electorate_registration': 16, 'campaign_media': 12, 'campaign_finance': 2, 'administration': 14, 'voting_counting': 27, 'observation_remedies': 7, 'majority_effects': 5, 'negotiation_consent': 13, 'clarity_acceptance': 25},
+        {'legal_basis': 19, 'legal_stability': 7, 'question_options': 15, 'freedoms_security': 31, 'electorate_registration': 27, 'campaign_media': 17, 'campaign_finance': 4, 'administration': 23, 'voting_counting': 41, 'observation_remedies': 13, 'majority_effects': 8, 'negotiation_consent': 22, 'clarity_acceptance': 49},
     ),
     'luhansk-2014': (
-        {'legal_basis': 8, 'legal_stability': 2, 'question_options': 5, 'freedoms_security': 14, 'electorate_registration': 10, 'campaign_media': 4, 'campaign_finance': 1, 'administration': 12, 'voting_counting': 17, 'observation_remedies': 5, 'majority_effects': 2, 'negotiation_consent': 8, 'clarity_acceptance': 19},
-        {'legal_basis': 10, 'legal_stability': 3, 'question_options': 7, 'freedoms_security': 14, 'electorate_registration': 13, 'campaign_media': 5, 'campaign_finance': 1, 'administration': 15, 'voting_counting': 24, 'observation_remedies': 9, 'majority_effects': 5, 'negotiation_consent': 14, 'clarity_acceptance': 36},
+        {'legal_basis': 8, 'legal_stability': 2, 'question_options': 4, 'freedoms_security': 15, 'electorate_registration': 10, 'campaign_media': 4, 'campaign_finance': 1, 'administration': 12, 'voting_counting': 18, 'observation_remedies': 5, 'majority_effects': 2, 'negotiation_consent': 8, 'clarity_acceptance': 19},
+        {'legal_basis': 10, 'legal_stability': 3, 'question_options': 6, 'freedoms_security': 14, 'electorate_registration': 13, 'campaign_media': 5, 'campaign_finance': 1, 'administration': 15, 'voting_counting': 24, 'observation_remedies': 9, 'majority_effects': 5, 'negotiation_consent': 14, 'clarity_acceptance': 36},
     ),
     'montenegro-2006': (
-        {'legal_basis': 3, 'legal_stability': 4, 'question_options': 2, 'freedoms_security': 1, 'electorate_registration': 5, 'campaign_media': 3, 'campaign_finance': 0, 'administration': 4, 'voting_counting': 9, 'observation_remedies': 8, 'majority_effects': 4, 'negotiation_consent': 6, 'clarity_acceptance': 6},
-        {'legal_basis': 4, 'legal_stability': 7, 'question_options': 2, 'freedoms_security': 1, 'electorate_registration': 3, 'campaign_media': 2, 'campaign_finance': 0, 'administration': 3, 'voting_counting': 10, 'observation_remedies': 10, 'majority_effects': 8, 'negotiation_consent': 10, 'clarity_acceptance': 10},
+        {'legal_basis': 3, 'legal_stability': 4, 'question_options': 2, 'freedoms_security': 1, 'electorate_registration': 5, 'campaign_media': 3, 'campaign_finance': 0, 'administration': 4, 'voting_counting': 8, 'observation_remedies': 8, 'majority_effects': 4, 'negotiation_consent': 6, 'clarity_acceptance': 6},
+        {'legal_basis': 4, 'legal_stability': 7, 'question_options': 2, 'freedoms_security': 1, 'electorate_registration': 3, 'campaign_media': 2, 'campaign_finance': 0, 'administration': 3, 'voting_counting': 9, 'observation_remedies': 10, 'majority_effects': 8, 'negotiation_consent': 10, 'clarity_acceptance': 10},
     ),
     'scotland-2014': (
-        {'legal_basis': 2, 'legal_stability': 2, 'question_options': 4, 'freedoms_security': 1, 'electorate_registration': 4, 'campaign_media': 4, 'campaign_finance': 4, 'administration': 4, 'voting_counting': 9, 'observation_remedies': 3, 'majority_effects': 1, 'negotiation_consent': 5, 'clarity_acceptance': 4},
-        {'legal_basis': 2, 'legal_stability': 2, 'question_options': 4, 'freedoms_security': 2, 'electorate_registration': 5, 'campaign_media': 4, 'campaign_finance': 3, 'administration': 4, 'voting_counting': 8, 'observation_remedies': 3, 'majority_effects': 1, 'negotiation_consent': 4, 'clarity_acceptance': 4},
+        {'legal_basis': 2, 'legal_stability': 2, 'question_options': 4, 'freedoms_security': 1, 'electorate_registration': 4, 'campaign_media': 4, 'campaign_finance': 3, 'administration': 4, 'voting_counting': 8, 'observation_remedies': 4, 'majority_effects': 0, 'negotiation_consent': 5, 'clarity_acceptance': 4},
+        {'legal_basis': 2, 'legal_stability': 2, 'question_options': 4, 'freedoms_security': 2, 'electorate_registration': 5, 'campaign_media': 4, 'campaign_finance': 3, 'administration': 4, 'voting_counting': 8, 'observation_remedies': 3, 'majority_effects': 0, 'negotiation_consent': 4, 'clarity_acceptance': 4},
     ),
 }
 
