@@ -228,6 +228,10 @@ class Reliability(str, Enum):
     D  not usually reliable on this point: a party to the dispute speaking about its own
        conduct or its opponent, or state-controlled media of a party.
     E  unreliable: anonymous, unverifiable, or with a record of fabrication.
+
+    Decided in this order: a party speaking about its own conduct or its opponent is D at best;
+    a copy, mirror, translation or encyclopedia is C at most; then independence and accountability
+    of the publisher; ``reliability_note`` gives the reason for each grade.
     """
 
     A = "A"

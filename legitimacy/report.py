@@ -120,6 +120,7 @@ def build_context(
         })
     criteria = framework.criteria
     method = assessment.method
+    scale, rule = _reliability_scale()
     return {
         "vote": dossier.vote,
         "framework": framework,
@@ -139,7 +140,8 @@ def build_context(
         },
         "method": method,
         "reliability_weights": [(g.value, method.reliability_weights[g]) for g in Reliability],
-        "reliability_scale": _reliability_scale(),
+        "reliability_scale": scale,
+        "reliability_rule": rule,
         "bands": sorted(method.bands, key=lambda b: -b.min_score),
         "bibliography": cites.bibliography(),
         "generated": _generated().strftime("%d %B %Y, %H:%M UTC"),
@@ -153,16 +155,17 @@ def build_context(
     }
 
 
-def _reliability_scale() -> list[tuple[str, str]]:
-    doc = Reliability.__doc__ or ""
-    lines = [ln.strip() for ln in doc.splitlines()]
+def _reliability_scale() -> tuple[list[tuple[str, str]], str]:
+    """The grades and the rule for choosing one, from ``Reliability``'s docstring (one wording, two places)."""
+    paragraphs = [" ".join(p.split()) for p in (Reliability.__doc__ or "").split("\n\n")]
     scale: list[tuple[str, str]] = []
-    for line in lines:
+    for line in (Reliability.__doc__ or "").split("\n\n")[1].splitlines():
+        line = line.strip()
         if len(line) > 2 and line[0] in "ABCDE" and line[1] == " ":
             scale.append((line[0], line[1:].strip()))
         elif scale and line:
             scale[-1] = (scale[-1][0], f"{scale[-1][1]} {line}")
-    return scale
+    return scale, paragraphs[2].replace("``", "") if len(paragraphs) > 2 else ""
 
 
 def _font_faces() -> list[dict[str, str]]:

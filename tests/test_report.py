@@ -58,6 +58,13 @@ def test_pdf_pages_are_a4_with_embedded_dejavu(donetsk_pdf) -> None:
     assert any("DejaVu" in f for f in fonts), fonts
 
 
+def test_report_explains_the_reliability_grades(venice, donetsk) -> None:
+    context = build_context(legitimacy.assess(venice, donetsk), venice, donetsk)
+    assert [g for g, _ in context["reliability_scale"]] == ["A", "B", "C", "D", "E"]
+    assert "D at best" in context["reliability_rule"] and "C at most" in context["reliability_rule"]
+    assert not any("Decided in this order" in text for _, text in context["reliability_scale"])
+
+
 def test_every_gap_is_named_in_the_report(venice, donetsk) -> None:
     assessment = legitimacy.assess(venice, donetsk)
     context = build_context(assessment, venice, donetsk)
