@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -490,8 +490,3 @@ def validate_file(path: str | Path, framework: Framework | None = None) -> list[
         return exc.problems
     except NotFoundError as exc:
         return [Problem(str(path), None, "", str(exc), ProblemCode.unknown_framework)]
-
-
-def model_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """JSON Schema of a file format, exported from its pydantic model."""
-    return model.model_json_schema()
