@@ -103,3 +103,32 @@ def test_framework_includes_module_dimensions(venice: legitimacy.Framework) -> N
 
 def test_validate_file_accepts_the_fixture_dossier() -> None:
     assert validate_file(Path(__file__).parent / "fixtures" / "mini-dossier.yaml", legitimacy.load_framework(MINI_FRAMEWORK)) == []
+
+
+def test_a_dossier_cites_the_registry_beside_it(tmp_path: Path, mini_framework) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {id: shared-report, title: Shared report, publisher: Body, url: 'https://example.org/r',"
+        " kind: international_body, reliability: A, reliability_note: Mission report read in the original.}\n",
+        encoding="utf-8",
+    )
+    dossier = tmp_path / "vote.yaml"
+    dossier.write_text(
+        "vote: {id: v, name: V, date: 2020-01-01, territory: T, questions: [Q], organiser: O}\n"
+        "evidence:\n"
+        "  - {id: r1, criteria: [law_basis], finding: A finding here., level: 3, sources: [shared-report]}\n",
+        encoding="utf-8",
+    )
+    loaded = legitimacy.load_dossier(dossier, mini_framework)
+    assert [s.id for s in loaded.sources] == ["shared-report"]
+    assert validate_file(tmp_path / "sources.yaml") == []
+
+    clash = tmp_path / "clash.yaml"
+    clash.write_text(
+        dossier.read_text(encoding="utf-8")
+        + "sources:\n  - {id: shared-report, title: T, publisher: P, url: 'https://example.org/x', kind: media, reliability: B}\n",
+        encoding="utf-8",
+    )
+    problems = validate_file(clash, mini_framework)
+    assert [(p.line, p.field) for p in problems] == [(5, "sources[0].id")]
+    assert "also defined in the registry" in problems[0].message
