@@ -397,30 +397,33 @@ def _load_dossier_document(doc: _Document, framework: Framework | None) -> tuple
     problems += _dossier_reference_problems(doc, framework, registry)
     problems.sort(key=lambda p: (p.line or 0))
     if dossier is not None and not problems:
-        own = {s.id for s in dossier.sources}
-        cited = [i for r in dossier.evidence for i in r.sources] + [
-            i for c in dossier.vote.claimed_results for i in c.sources
-        ]
-        shared = [registry[i][0] for i in dict.fromkeys(cited) if i not in own and i in registry]
-        dossier = dossier.model_copy(update={"sources": [*dossier.sources, *shared]})
+        dossier = with_registry_sources(dossier, registry)
     return dossier, problems
+
+
+def with_registry_sources(dossier: Dossier, registry: dict[str, tuple[Source, str]]) -> Dossier:
+    """The dossier with the registry sources its records and claimed results cite, after its own."""
+    own = {s.id for s in dossier.sources}
+    cited = [i for r in dossier.evidence for i in r.sources] + [i for c in dossier.vote.claimed_results for i in c.sources]
+    shared = [registry[i][0] for i in dict.fromkeys(cited) if i not in own and i in registry]
+    return dossier.model_copy(update={"sources": [*dossier.sources, *shared]})
 
 
 def _cited_criteria(data: Any) -> set[str]:
     return {c for _, item in _items(data, "evidence", "gaps") for _, c in _items(item, "criteria") if isinstance(c, str)}
 
 
-def load_crosswalk() -> Crosswalk:
-    """The bundled crosswalk between frameworks (and to the PEI dimensions)."""
-    doc = _read(data_dir("criteria") / f"{CROSSWALK}.yaml")
+def load_crosswalk(path: str | Path | None = None) -> Crosswalk:
+    """A crosswalk between frameworks (and to the PEI dimensions); by default the bundled one."""
+    doc = _read(Path(path) if path is not None else data_dir("criteria") / f"{CROSSWALK}.yaml")
     try:
         return Crosswalk.model_validate(doc.data)
     except ValidationError as exc:
         raise CriteriaError(_validation_problems(doc, exc)) from None
 
 
-def _evidence_framework(doc: _Document, target: Framework) -> tuple[Framework, bool]:
-    """The framework the dossier's criterion ids are checked against, and whether to use the lens.
+def _evidence_framework(doc: _Document, target: Framework) -> tuple[Framework, Crosswalk | None]:
+    """The framework the dossier's criterion ids are checked against, and the crosswalk to read them through.
 
     Evidence cites the criteria of the framework it was written for. Read through the target if it
     has them all; otherwise through the framework the target derives from in the crosswalk
@@ -428,14 +431,14 @@ def _evidence_framework(doc: _Document, target: Framework) -> tuple[Framework, b
     """
     cited = _cited_criteria(doc.data)
     if cited <= set(target.criteria):
-        return target, False
+        return target, None
     crosswalk = load_crosswalk() if (data_dir("criteria") / f"{CROSSWALK}.yaml").is_file() else None
     key = crosswalk_key(target, crosswalk) if crosswalk else None
     if key is None:
-        return target, False
+        return target, None
     if key == DEFAULT_FRAMEWORK and target.id == DEFAULT_FRAMEWORK:
-        return target, False
-    return load_framework(DEFAULT_FRAMEWORK), key != DEFAULT_FRAMEWORK
+        return target, None
+    return load_framework(DEFAULT_FRAMEWORK), crosswalk if key != DEFAULT_FRAMEWORK else None
 
 
 def load_dossier(ref: str | Path, framework: Framework | None = None) -> Dossier:
@@ -451,8 +454,8 @@ def load_dossier(ref: str | Path, framework: Framework | None = None) -> Dossier
     dossier, problems = _load_dossier_document(doc, check)
     if problems or dossier is None:
         raise EvidenceError(problems)
-    if lens:
-        dossier = through_lens(dossier, target, load_crosswalk(), DEFAULT_FRAMEWORK)
+    if lens is not None:
+        dossier = through_lens(dossier, target, lens, DEFAULT_FRAMEWORK)
     return dossier
 
 
@@ -480,10 +483,7 @@ def validate_file(path: str | Path, framework: Framework | None = None) -> list[
         if set(data) == {"sources"}:
             return _registry_document(doc)[1]
         if "entries" in data:
-            try:
-                Crosswalk.model_validate(data)
-            except ValidationError as exc:
-                return _validation_problems(doc, exc)
+            load_crosswalk(path)
             return []
         return [doc.problem((), "neither a framework (needs 'dimensions') nor a dossier (needs 'vote')")]
     except FormatError as exc:

@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import (
 
 from ._atomic import write_atomic
 from .errors import EvidenceError, Problem, ProblemCode, describe, known_ids, near_ids
-from .load import source_registry_for
+from .load import source_registry_for, with_registry_sources
 from .models import (
     LEVELS,
     ClaimedResult,
@@ -501,11 +501,8 @@ def _dossier(vote: _Table, tables: dict[str, _Table | None], framework: Framewor
     problems = [p for t in (vote, *tables.values()) if t for p in sorted(t.problems, key=lambda p: p.line or 0)]
     if problems or vote_model is None:
         raise EvidenceError(problems)
-    own = {s.id for s in models[SOURCES.name]}
-    cited = [i for r in [*models[EVIDENCE.name], *models[CLAIMS.name]] for i in r.sources]
-    shared = [registry[i][0] for i in dict.fromkeys(cited) if i not in own]
-    sources = [*models[SOURCES.name], *shared]
-    return Dossier(vote=vote_model, sources=sources, evidence=models[EVIDENCE.name], gaps=models[GAPS.name])
+    dossier = Dossier(vote=vote_model, sources=models[SOURCES.name], evidence=models[EVIDENCE.name], gaps=models[GAPS.name])
+    return with_registry_sources(dossier, registry)
 
 
 def read_workbook(path: str | Path, framework: Framework | None = None) -> Dossier:
